@@ -1,0 +1,695 @@
+//! The timeline: one row per lane, spans as bars, marks as ticks, messages as arrows.
+//!
+//! Drawn in pixel coordinates on a plotters drawing area rather than through a chart, because
+//! the point of the picture is to control what lands on each pixel: before drawing, spans that
+//! are narrower than a pixel are merged per lane (and per nesting depth), marks in the same pixel
+//! are drawn once, and arrows between the same pixels are drawn once. That keeps a picture of
+//! 100,000 events fast and small, and a footer line says what was merged, dropped or left open.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{
+    Area, PlotError, Svg, clean_label, color_for, draw_err, render_svg, short_number, text_width,
+};
+use crate::clock::Clock;
+use crate::snapshot::Snapshot;
+
+/// Most arrows drawn; more (after merging arrows between the same pixels) are counted only.
+const MAX_ARROWS: usize = 4_000;
+/// Message labels are written next to arrows only when there are this few arrows.
+const MAX_ARROW_LABELS: usize = 40;
+/// Spans nested deeper than this are drawn at this depth.
+const MAX_DEPTH: usize = 4;
+const FONT: &str = "sans-serif";
+
+/// A timeline picture of a [`Snapshot`]: a row per lane, spans as bars (nested spans inset),
+/// marks as ticks, messages as arrows from sender to receiver, and a labelled time axis.
+///
+/// What the picture cannot show exactly is written in a footer: events dropped past the
+/// trace's capacity, spans narrower than a pixel merged into grey bars, spans never ended (drawn
+/// open to the end of the trace with a red edge), receives without a send (a red `?`).
+///
+/// # Examples
+///
+/// ```
+/// use interleave::{Timeline, Trace};
+///
+/// let trace = Trace::logical();
+/// let (a, b) = (trace.lane("producer"), trace.lane("consumer"));
+/// {
+///     let _s = a.span("produce");
+///     let m = a.send("item");
+///     b.recv(m);
+///     b.mark("got <item> & done");
+/// }
+/// let svg = Timeline::new(&trace.snapshot()).title("bounded(0)").size(600, 200).render().unwrap();
+/// assert!(svg.as_str().contains("producer"));
+/// assert!(svg.as_str().contains("got &lt;item&gt; &amp; done")); // labels are escaped
+/// ```
+#[derive(Debug, Clone)]
+pub struct Timeline {
+    snap: Snapshot,
+    title: Option<String>,
+    size: Option<(u32, u32)>,
+}
+
+impl Timeline {
+    /// A timeline of a snapshot (copied, so the timeline can be kept and drawn later).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let snap = interleave::Trace::new().snapshot();
+    /// let svg = interleave::Timeline::new(&snap).render().unwrap();
+    /// assert!(svg.as_str().contains("empty trace"));
+    /// ```
+    pub fn new(snapshot: &Snapshot) -> Self {
+        Self {
+            snap: snapshot.clone(),
+            title: None,
+            size: None,
+        }
+    }
+
+    /// The title above the picture.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let svg = interleave::Trace::new().timeline().title("unbounded").render().unwrap();
+    /// assert!(svg.as_str().contains("unbounded"));
+    /// ```
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Size in pixels (default: 800 wide, 44 pixels per lane plus room for the axis).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let svg = interleave::Trace::new().timeline().size(400, 200).render().unwrap();
+    /// assert_eq!((svg.width(), svg.height()), (400, 200));
+    /// ```
+    pub fn size(mut self, width: u32, height: u32) -> Self {
+        self.size = Some((width, height));
+        self
+    }
+
+    /// The snapshot being drawn.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let t = interleave::Trace::new().timeline();
+    /// assert!(t.snapshot().is_empty());
+    /// ```
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snap
+    }
+
+    fn chosen_size(&self) -> (u32, u32) {
+        self.size.unwrap_or_else(|| {
+            let lanes = self.snap.lane_count().max(1) as u32;
+            (
+                800,
+                (lanes.saturating_mul(44).saturating_add(120)).clamp(160, 2_000),
+            )
+        })
+    }
+
+    /// Draw the picture.
+    ///
+    /// # Errors
+    ///
+    /// [`PlotError::Size`] for sizes outside [`MIN_SIZE`](crate::plot::MIN_SIZE)..=
+    /// [`MAX_SIZE`](crate::plot::MAX_SIZE); [`PlotError::Draw`] if plotters fails.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let trace = interleave::Trace::logical();
+    /// trace.lane("main").span("work").end();
+    /// let svg = trace.timeline().render().unwrap();
+    /// assert!(svg.as_str().contains("work"));
+    /// ```
+    pub fn render(&self) -> Result<Svg, PlotError> {
+        render_svg(self.chosen_size(), |root| {
+            draw_timeline(root, &self.snap, self.title.as_deref())
+        })
+    }
+
+    /// Draw and write to an `.svg` file.
+    ///
+    /// # Errors
+    ///
+    /// As [`render`](Timeline::render), plus [`PlotError::Io`] if the file cannot be written.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join("interleave-doc-timeline.svg");
+    /// interleave::Trace::new().timeline().save(&path).unwrap();
+    /// assert!(path.exists());
+    /// ```
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<(), PlotError> {
+        self.render()?.save(path)
+    }
+
+    /// Show inline in an evcxr cell (called by evcxr for a cell's last expression). An error is
+    /// shown as text instead of a picture.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// interleave::Trace::new().timeline().evcxr_display();
+    /// ```
+    pub fn evcxr_display(&self) {
+        super::svg::display_result(self.render());
+    }
+}
+
+/// Pixel geometry shared by the drawing steps.
+struct Layout {
+    left: f64,
+    right: f64,
+    top: f64,
+    row_h: f64,
+    /// Time at the right edge of the plot, in clock units (>= 1).
+    t_end: f64,
+    /// Reserve the top of each row for mark labels.
+    label_band: f64,
+}
+
+impl Layout {
+    fn x(&self, t: u64) -> f64 {
+        self.left + (t as f64 / self.t_end) * (self.right - self.left)
+    }
+    fn row_top(&self, lane: usize) -> f64 {
+        self.top + lane as f64 * self.row_h
+    }
+    fn row_mid(&self, lane: usize) -> f64 {
+        self.row_top(lane) + self.label_band + (self.row_h - self.label_band) / 2.0
+    }
+    /// Top and bottom of a span bar at nesting `depth`.
+    fn bar(&self, lane: usize, depth: usize) -> (f64, f64) {
+        let y0 = self.row_top(lane) + self.label_band + 2.0;
+        let y1 = self.row_top(lane) + self.row_h - 3.0;
+        let inset = ((y1 - y0) * 0.14).min(5.0) * depth as f64;
+        let (a, b) = (y0 + inset, y1 - inset);
+        if b - a < 1.0 { (a, a + 1.0) } else { (a, b) }
+    }
+}
+
+fn px(v: f64) -> i32 {
+    // Saturating float-to-int conversion: huge values cannot panic.
+    v.round() as i32
+}
+
+fn font(size: f64) -> TextStyle<'static> {
+    TextStyle::from((FONT, size).into_font()).color(&BLACK)
+}
+
+fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Result<(), PlotError> {
+    let (w, h) = root.dim_in_pixel();
+    let (w, h) = (f64::from(w), f64::from(h));
+    let lanes = snap.lane_count();
+    let spans = snap.spans();
+    let marks = snap.marks();
+    let messages = snap.messages();
+    let orphans = snap.unmatched_receives();
+
+    // Footer notes are known only after drawing (merge counts), but their number decides the
+    // layout, so reserve room for the most there can be and print them at the end.
+    let mut notes: Vec<String> = Vec::new();
+    let max_notes = 3.0;
+    let top = if title.is_some() { 30.0 } else { 10.0 };
+    let footer = 14.0 * max_notes + 4.0;
+    let axis = 36.0;
+    let plot_bottom = (h - footer - axis).max(top + 1.0);
+
+    if let Some(t) = title {
+        root.draw(&Text::new(
+            clean_label(t, 120),
+            (10, 8),
+            font(16.0).pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(draw_err)?;
+    }
+
+    let names: Vec<String> = snap
+        .lane_names()
+        .iter()
+        .map(|n| clean_label(n, 28))
+        .collect();
+    let widest = names
+        .iter()
+        .map(|n| text_width(n, 12.0))
+        .fold(0.0, f64::max);
+    let left = (widest + 16.0).clamp(40.0, w * 0.3);
+    let right = w - 14.0;
+    let row_h = (plot_bottom - top) / lanes.max(1) as f64;
+    let label_band = if row_h >= 34.0 { 12.0 } else { 0.0 };
+    // Leave 1% of room after the last event so the last tick is not on the border.
+    let t_end = (snap.end_time() as f64 * 1.01).max(1.0);
+    let lay = Layout {
+        left,
+        right,
+        top,
+        row_h,
+        t_end,
+        label_band,
+    };
+
+    // Row backgrounds and lane names.
+    for (i, name) in names.iter().enumerate() {
+        let (y0, y1) = (lay.row_top(i), lay.row_top(i) + row_h);
+        if i % 2 == 1 {
+            root.draw(&Rectangle::new(
+                [(px(left), px(y0)), (px(right), px(y1))],
+                RGBColor(246, 246, 246).filled(),
+            ))
+            .map_err(draw_err)?;
+        }
+        if row_h >= 9.0 {
+            let name_max = ((left - 10.0) / (12.0 * 0.58)).max(1.0) as usize;
+            root.draw(&Text::new(
+                clean_label(name, name_max),
+                (px(left - 6.0), px(lay.row_mid(i))),
+                font(12.0).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+    }
+    if lanes > 0 && row_h < 9.0 {
+        notes.push(format!("{lanes} lanes: names hidden (picture too short)"));
+    }
+
+    // Spans, merged per lane and depth when narrower than a pixel.
+    let (merged, merged_bars, open) = draw_spans(root, &lay, lanes, &spans)?;
+    if merged > 0 {
+        notes.push(format!(
+            "{merged} spans narrower than a pixel merged into {merged_bars} grey bars"
+        ));
+    }
+    if open > 0 {
+        notes.push(format!(
+            "{open} spans never ended (drawn open to the end, red edge)"
+        ));
+    }
+
+    // Marks: one tick per lane and pixel.
+    let mut seen: HashSet<(usize, i32)> = HashSet::new();
+    let mut marks_merged = 0usize;
+    let mut last_label_end: Vec<f64> = vec![f64::NEG_INFINITY; lanes];
+    for m in &marks {
+        if m.lane >= lanes {
+            continue;
+        }
+        let x = lay.x(m.time);
+        if !seen.insert((m.lane, px(x))) {
+            marks_merged += 1;
+            continue;
+        }
+        let (y0, y1) = lay.bar(m.lane, 0);
+        root.draw(&PathElement::new(
+            vec![(px(x), px(y0 - 2.0)), (px(x), px(y1 + 1.0))],
+            RGBColor(40, 40, 40).stroke_width(2),
+        ))
+        .map_err(draw_err)?;
+        if label_band > 0.0 && x >= last_label_end[m.lane] {
+            let label = clean_label(&m.label, 24);
+            let tw = text_width(&label, 10.0);
+            if x + tw <= w {
+                root.draw(&Text::new(
+                    label,
+                    (px(x + 1.0), px(lay.row_top(m.lane) + 1.0)),
+                    font(10.0).pos(Pos::new(HPos::Left, VPos::Top)),
+                ))
+                .map_err(draw_err)?;
+                last_label_end[m.lane] = x + tw + 6.0;
+            }
+        }
+    }
+    if marks_merged > 0 {
+        notes.push(format!(
+            "{marks_merged} marks in the same pixel as another drawn once"
+        ));
+    }
+
+    // Messages: arrows from the send to the receive.
+    let red = RGBColor(192, 57, 43);
+    let mut arrows: HashSet<(usize, usize, i32, i32)> = HashSet::new();
+    let mut arrows_merged = 0usize;
+    let mut arrows_skipped = 0usize;
+    let mut unreceived = 0usize;
+    let label_arrows = messages.len() <= MAX_ARROW_LABELS;
+    for m in &messages {
+        if m.from_lane >= lanes {
+            continue;
+        }
+        let (x0, y0) = (lay.x(m.sent_at), lay.row_mid(m.from_lane));
+        let (Some(to), Some(at)) = (m.to_lane.filter(|&l| l < lanes), m.received_at) else {
+            unreceived += 1;
+            root.draw(&Circle::new((px(x0), px(y0)), 3, red.stroke_width(1)))
+                .map_err(draw_err)?;
+            continue;
+        };
+        let (x1, y1) = (lay.x(at), lay.row_mid(to));
+        if !arrows.insert((m.from_lane, to, px(x0), px(x1))) {
+            arrows_merged += 1;
+            continue;
+        }
+        if arrows.len() > MAX_ARROWS {
+            arrows_skipped += 1;
+            continue;
+        }
+        draw_arrow(root, (x0, y0), (x1, y1), red)?;
+        if label_arrows && !m.label.is_empty() {
+            root.draw(&Text::new(
+                clean_label(&m.label, 20),
+                (px((x0 + x1) / 2.0 + 3.0), px((y0 + y1) / 2.0)),
+                font(10.0)
+                    .color(&red)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+    }
+    if arrows_merged + arrows_skipped > 0 {
+        notes.push(format!(
+            "{} arrows between the same pixels drawn once, {arrows_skipped} more not drawn",
+            arrows_merged
+        ));
+    }
+    if unreceived > 0 {
+        notes.push(format!("{unreceived} messages never received (red circle)"));
+    }
+    for o in &orphans {
+        if o.lane < lanes {
+            root.draw(&Text::new(
+                "?",
+                (px(lay.x(o.time)), px(lay.row_mid(o.lane))),
+                font(14.0)
+                    .color(&red)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+    }
+    if !orphans.is_empty() {
+        notes.push(format!("{} receives without a send (red ?)", orphans.len()));
+    }
+
+    draw_axis(root, &lay, plot_bottom, snap.clock(), snap.end_time())?;
+
+    if snap.is_empty() {
+        root.draw(&Text::new(
+            "empty trace: nothing was recorded",
+            (px((left + right) / 2.0), px((top + plot_bottom) / 2.0)),
+            font(14.0)
+                .color(&RGBColor(120, 120, 120))
+                .pos(Pos::new(HPos::Center, VPos::Center)),
+        ))
+        .map_err(draw_err)?;
+    }
+    if snap.dropped() > 0 {
+        // The most important note goes first so it is never cut.
+        notes.insert(
+            0,
+            format!(
+                "{} events dropped: the trace's capacity ({}) was full",
+                snap.dropped(),
+                snap.capacity()
+            ),
+        );
+    }
+    draw_notes(root, &notes, h - footer + 2.0, max_notes as usize, red)
+}
+
+/// Draw spans; returns (spans merged, merged bars drawn, spans never ended).
+fn draw_spans(
+    root: &Area<'_>,
+    lay: &Layout,
+    lanes: usize,
+    spans: &[crate::snapshot::SpanRecord],
+) -> Result<(usize, usize, usize), PlotError> {
+    // Depth of each span within its lane: how many of its lane's spans are still open when it
+    // starts. Spans are sorted by start.
+    let mut stacks: Vec<Vec<f64>> = vec![Vec::new(); lanes];
+    // Pending merged run per (lane, depth): (x0, x1, count, first index).
+    let mut runs: Vec<Vec<Option<(f64, f64, usize, usize)>>> =
+        vec![vec![None; MAX_DEPTH + 1]; lanes];
+    let (mut merged, mut merged_bars, mut open) = (0, 0, 0);
+    let grey = RGBColor(150, 150, 150);
+
+    let flush = |run: (f64, f64, usize, usize),
+                 lane: usize,
+                 depth: usize,
+                 merged: &mut usize,
+                 merged_bars: &mut usize|
+     -> Result<(), PlotError> {
+        let (x0, x1, count, first) = run;
+        let (y0, y1) = lay.bar(lane, depth);
+        let color = if count > 1 {
+            *merged += count;
+            *merged_bars += 1;
+            grey
+        } else {
+            color_for(&spans[first].label)
+        };
+        root.draw(&Rectangle::new(
+            [(px(x0), px(y0)), (px(x1.max(x0 + 1.0)), px(y1))],
+            color.filled(),
+        ))
+        .map_err(draw_err)
+    };
+
+    for (i, s) in spans.iter().enumerate() {
+        if s.lane >= lanes {
+            continue;
+        }
+        let x0 = lay.x(s.start);
+        let x1 = match s.end {
+            Some(end) => lay.x(end),
+            None => {
+                open += 1;
+                lay.right
+            }
+        };
+        let stack = &mut stacks[s.lane];
+        while stack
+            .last()
+            .is_some_and(|&end| end <= x0 && end < lay.right)
+        {
+            stack.pop();
+        }
+        let depth = stack.len().min(MAX_DEPTH);
+        stack.push(x1);
+
+        if x1 - x0 < 1.0 && s.end.is_some() {
+            let slot = &mut runs[s.lane][depth];
+            match slot {
+                Some(run) if x0 <= run.1 + 1.0 => {
+                    run.1 = run.1.max(x1);
+                    run.2 += 1;
+                }
+                _ => {
+                    if let Some(run) = slot.take() {
+                        flush(run, s.lane, depth, &mut merged, &mut merged_bars)?;
+                    }
+                    *slot = Some((x0, x1, 1, i));
+                }
+            }
+            continue;
+        }
+        if let Some(run) = runs[s.lane][depth].take() {
+            flush(run, s.lane, depth, &mut merged, &mut merged_bars)?;
+        }
+        let (y0, y1) = lay.bar(s.lane, depth);
+        root.draw(&Rectangle::new(
+            [(px(x0), px(y0)), (px(x1.max(x0 + 1.0)), px(y1))],
+            color_for(&s.label).filled(),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Rectangle::new(
+            [(px(x0), px(y0)), (px(x1.max(x0 + 1.0)), px(y1))],
+            RGBColor(90, 90, 90).stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        if s.end.is_none() {
+            root.draw(&PathElement::new(
+                vec![(px(x1) - 1, px(y0)), (px(x1) - 1, px(y1))],
+                RGBColor(192, 57, 43).stroke_width(3),
+            ))
+            .map_err(draw_err)?;
+        }
+        // A label inside the bar when it fits.
+        let size = 11.0;
+        if y1 - y0 >= size {
+            let label = clean_label(&s.label, 40);
+            let label = if s.end.is_none() {
+                format!("{label} (never ended)")
+            } else {
+                label
+            };
+            if text_width(&label, size) + 6.0 <= x1 - x0 {
+                root.draw(&Text::new(
+                    label,
+                    (px(x0 + 3.0), px((y0 + y1) / 2.0)),
+                    font(size).pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(draw_err)?;
+            }
+        }
+    }
+    for (lane, lane_runs) in runs.into_iter().enumerate() {
+        for (depth, run) in lane_runs.into_iter().enumerate() {
+            if let Some(run) = run {
+                flush(run, lane, depth, &mut merged, &mut merged_bars)?;
+            }
+        }
+    }
+    Ok((merged, merged_bars, open))
+}
+
+fn draw_arrow(
+    root: &Area<'_>,
+    (x0, y0): (f64, f64),
+    (x1, y1): (f64, f64),
+    color: RGBColor,
+) -> Result<(), PlotError> {
+    root.draw(&PathElement::new(
+        vec![(px(x0), px(y0)), (px(x1), px(y1))],
+        color.mix(0.8).stroke_width(1),
+    ))
+    .map_err(draw_err)?;
+    root.draw(&Circle::new((px(x0), px(y0)), 2, color.filled()))
+        .map_err(draw_err)?;
+    // Arrowhead: a small triangle pointing along the line (straight down for a zero-time hop).
+    let (dx, dy) = (x1 - x0, y1 - y0);
+    let len = (dx * dx + dy * dy).sqrt();
+    let (ux, uy) = if len > 0.5 {
+        (dx / len, dy / len)
+    } else {
+        (1.0, 0.0)
+    };
+    let (bx, by) = (x1 - ux * 7.0, y1 - uy * 7.0);
+    let (nx, ny) = (-uy * 3.5, ux * 3.5);
+    root.draw(&Polygon::new(
+        vec![
+            (px(x1), px(y1)),
+            (px(bx + nx), px(by + ny)),
+            (px(bx - nx), px(by - ny)),
+        ],
+        color.filled(),
+    ))
+    .map_err(draw_err)
+}
+
+/// The time axis: a line, nice round ticks, and a label with the unit.
+fn draw_axis(
+    root: &Area<'_>,
+    lay: &Layout,
+    y: f64,
+    clock: Clock,
+    end_time: u64,
+) -> Result<(), PlotError> {
+    let grey = RGBColor(90, 90, 90);
+    root.draw(&PathElement::new(
+        vec![(px(lay.left), px(y)), (px(lay.right), px(y))],
+        grey.stroke_width(1),
+    ))
+    .map_err(draw_err)?;
+    let (scale, unit) = match clock {
+        Clock::Logical => (1.0, "ticks"),
+        Clock::Real | Clock::Tokio => {
+            let end = end_time as f64;
+            if end < 10_000.0 {
+                (1.0, "ns")
+            } else if end < 1e7 {
+                (1e3, "µs")
+            } else if end < 1e10 {
+                (1e6, "ms")
+            } else {
+                (1e9, "s")
+            }
+        }
+    };
+    let range = lay.t_end / scale;
+    let target = ((lay.right - lay.left) / 90.0).clamp(2.0, 10.0);
+    let raw = range / target;
+    let mag = 10f64.powf(raw.log10().floor());
+    let mut step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| range / s <= target)
+        .unwrap_or(10.0 * mag);
+    if clock == Clock::Logical {
+        step = step.max(1.0).round();
+    }
+    if !(step.is_finite() && step > 0.0) {
+        return Ok(());
+    }
+    let mut v = 0.0;
+    let mut n = 0;
+    while v <= range && n < 50 {
+        let x = lay.left + v / range * (lay.right - lay.left);
+        root.draw(&PathElement::new(
+            vec![(px(x), px(y)), (px(x), px(y + 4.0))],
+            grey.stroke_width(1),
+        ))
+        .map_err(draw_err)?;
+        root.draw(&Text::new(
+            short_number(v),
+            (px(x), px(y + 6.0)),
+            font(10.0).pos(Pos::new(HPos::Center, VPos::Top)),
+        ))
+        .map_err(draw_err)?;
+        n += 1;
+        v = step * f64::from(n);
+    }
+    let what = match clock {
+        Clock::Logical => "logical time",
+        Clock::Real => "time since the trace started",
+        Clock::Tokio => "tokio time since the first event",
+    };
+    root.draw(&Text::new(
+        format!("{what} ({unit})"),
+        (px((lay.left + lay.right) / 2.0), px(y + 20.0)),
+        font(11.0).pos(Pos::new(HPos::Center, VPos::Top)),
+    ))
+    .map_err(draw_err)?;
+    Ok(())
+}
+
+pub(crate) fn draw_notes(
+    root: &Area<'_>,
+    notes: &[String],
+    y: f64,
+    max: usize,
+    color: RGBColor,
+) -> Result<(), PlotError> {
+    let mut shown: Vec<String> = notes.iter().take(max).cloned().collect();
+    if notes.len() > max {
+        // Fold the rest into the last line rather than drop them silently.
+        let rest = notes[max - 1..].join("; ");
+        shown[max - 1] = rest;
+    }
+    for (i, note) in shown.iter().enumerate() {
+        root.draw(&Text::new(
+            format!("⚠ {}", clean_label(note, 200)),
+            (10, px(y + 14.0 * i as f64)),
+            font(11.0)
+                .color(&color)
+                .pos(Pos::new(HPos::Left, VPos::Top)),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
+}
