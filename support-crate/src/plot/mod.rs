@@ -193,7 +193,7 @@ pub(crate) fn short_number(v: f64) -> String {
         return format!("{}", v as i64);
     }
     let a = v.abs();
-    if a >= 1e6 || a < 1e-3 {
+    if !(1e-3..1e6).contains(&a) {
         format!("{v:.2e}")
     } else if a >= 100.0 {
         format!("{v:.0}")

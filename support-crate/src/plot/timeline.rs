@@ -432,6 +432,16 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     draw_notes(root, &notes, h - footer + 2.0, max_notes as usize, red)
 }
 
+/// Spans narrower than a pixel, next to each other on one lane and depth, drawn as one bar.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    x0: f64,
+    x1: f64,
+    count: usize,
+    /// Index of the first span (its colour is used when the run holds only it).
+    first: usize,
+}
+
 /// Draw spans; returns (spans merged, merged bars drawn, spans never ended).
 fn draw_spans(
     root: &Area<'_>,
@@ -442,19 +452,23 @@ fn draw_spans(
     // Depth of each span within its lane: how many of its lane's spans are still open when it
     // starts. Spans are sorted by start.
     let mut stacks: Vec<Vec<f64>> = vec![Vec::new(); lanes];
-    // Pending merged run per (lane, depth): (x0, x1, count, first index).
-    let mut runs: Vec<Vec<Option<(f64, f64, usize, usize)>>> =
-        vec![vec![None; MAX_DEPTH + 1]; lanes];
+    // Pending merged run per (lane, depth).
+    let mut runs: Vec<Vec<Option<Run>>> = vec![vec![None; MAX_DEPTH + 1]; lanes];
     let (mut merged, mut merged_bars, mut open) = (0, 0, 0);
     let grey = RGBColor(150, 150, 150);
 
-    let flush = |run: (f64, f64, usize, usize),
+    let flush = |run: Run,
                  lane: usize,
                  depth: usize,
                  merged: &mut usize,
                  merged_bars: &mut usize|
      -> Result<(), PlotError> {
-        let (x0, x1, count, first) = run;
+        let Run {
+            x0,
+            x1,
+            count,
+            first,
+        } = run;
         let (y0, y1) = lay.bar(lane, depth);
         let color = if count > 1 {
             *merged += count;
@@ -495,15 +509,20 @@ fn draw_spans(
         if x1 - x0 < 1.0 && s.end.is_some() {
             let slot = &mut runs[s.lane][depth];
             match slot {
-                Some(run) if x0 <= run.1 + 1.0 => {
-                    run.1 = run.1.max(x1);
-                    run.2 += 1;
+                Some(run) if x0 <= run.x1 + 1.0 => {
+                    run.x1 = run.x1.max(x1);
+                    run.count += 1;
                 }
                 _ => {
                     if let Some(run) = slot.take() {
                         flush(run, s.lane, depth, &mut merged, &mut merged_bars)?;
                     }
-                    *slot = Some((x0, x1, 1, i));
+                    *slot = Some(Run {
+                        x0,
+                        x1,
+                        count: 1,
+                        first: i,
+                    });
                 }
             }
             continue;
