@@ -277,15 +277,24 @@ impl Chart {
         super::svg::display_result(self.render());
     }
 
+    /// Whether a point can be drawn: finite, positive on a log axis, and within the range that
+    /// plotters can map to pixels (see [`LIMIT`]).
     fn drawable(&self, x: f64, y: f64) -> bool {
-        x.is_finite() && y.is_finite() && (!self.log_x || x > 0.0) && (!self.log_y || y > 0.0)
+        let ok = |v: f64, log: bool| {
+            if log {
+                (LOG_LIMIT.0..=LOG_LIMIT.1).contains(&v)
+            } else {
+                (-LIMIT..=LIMIT).contains(&v)
+            }
+        };
+        ok(x, self.log_x) && ok(y, self.log_y)
     }
 
     fn skipped_note(&self, skipped: usize, what: &str) -> Option<String> {
         (skipped > 0).then(|| {
             let why = match (self.log_x, self.log_y) {
-                (false, false) => "NaN or infinite",
-                _ => "NaN, infinite, or not positive on a log axis",
+                (false, false) => "NaN, infinite or beyond ±4e307",
+                _ => "NaN, infinite, beyond ±4e307, or outside 1e-100..1e100 on a log axis",
             };
             let s = if skipped == 1 { "" } else { "s" };
             format!("{skipped} {what}{s} skipped ({why})")
@@ -376,6 +385,13 @@ impl Chart {
     }
 }
 
+/// The largest magnitude drawn on a linear axis. plotters needs a finite axis width (`hi - lo`)
+/// to place its ticks (it loops forever otherwise) and maps values to `i32` pixels (which
+/// overflows for values far outside the axis), so larger values are skipped and counted.
+const LIMIT: f64 = f64::MAX / 4.0;
+/// The range drawn on a log axis; plotters' log ticks stall on spans of hundreds of decades.
+const LOG_LIMIT: (f64, f64) = (1e-100, 1e100);
+
 /// Labels and notes common to both chart kinds.
 struct Plot<'a> {
     title: &'a str,
@@ -393,40 +409,33 @@ fn axis_range(values: &[f64], log: bool, include_zero: bool) -> (f64, f64) {
         return if log { (1.0, 10.0) } else { (0.0, 1.0) };
     }
     if log {
-        // Values are > 0 here. Pad by a factor; keep within f64.
+        // Values are > 0 here. Pad by a factor.
         let (lo, hi) = if hi > lo {
             (lo, hi)
         } else {
             (lo / 2.0, hi * 2.0)
         };
-        let (lo, hi) = (lo / 1.25, (hi * 1.25).min(f64::MAX));
-        return if hi > lo && lo > 0.0 {
-            (lo, hi)
-        } else {
-            (f64::MIN_POSITIVE, f64::MAX)
-        };
+        // Extra room at the top keeps the legend off the lines.
+        let (lo, hi) = ((lo / 1.25).max(LOG_LIMIT.0), (hi * 3.0).min(LOG_LIMIT.1));
+        return if hi > lo { (lo, hi) } else { LOG_LIMIT };
     }
     let (lo, hi) = if include_zero {
         (lo.min(0.0), hi.max(0.0))
     } else {
         (lo, hi)
     };
+    let (lo, hi) = (lo.max(-LIMIT), hi.min(LIMIT));
     let (lo, hi) = if hi > lo {
         (lo, hi)
     } else {
-        (lo - 1.0, hi + 1.0)
+        (lo - lo.abs() / 10.0 - 1.0, hi + hi.abs() / 10.0 + 1.0)
     };
-    let pad = (hi / 20.0 - lo / 20.0).max(f64::MIN_POSITIVE);
-    let (plo, phi) = (lo - pad, hi + pad);
-    let (plo, phi) = if include_zero && lo >= 0.0 {
+    let pad = (hi - lo) / 20.0;
+    let (plo, phi) = (lo - pad, hi + 4.0 * pad);
+    if include_zero && lo >= 0.0 {
         (0.0, phi)
     } else {
         (plo, phi)
-    };
-    if plo.is_finite() && phi.is_finite() && phi > plo {
-        (plo, phi)
-    } else {
-        (lo, hi)
     }
 }
 
@@ -517,6 +526,7 @@ where
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(TRANSPARENT)
         .x_labels(n + 1)
         .x_desc(clean_label(plot.x_label, 80))
         .y_desc(clean_label(plot.y_label, 80))

@@ -310,11 +310,10 @@ impl Histogram {
         };
         let pad = ((x1 - x0) * 0.02).max(if self.discrete { 0.5 } else { 0.0 });
         let (x0, x1) = (x0 - pad, x1 + pad);
-        let (x0, x1) = if x1 > x0 && (x1 - x0).is_finite() {
-            (x0, x1)
-        } else {
-            (-1.0, 1.0)
-        };
+        // As for charts: plotters needs a finite width; extreme ranges are narrowed.
+        const LIMIT: f64 = f64::MAX / 4.0;
+        let (x0, x1) = (x0.max(-LIMIT), x1.min(LIMIT));
+        let (x0, x1) = if x1 > x0 { (x0, x1) } else { (-1.0, 1.0) };
         let ymax = self.bins.iter().map(|b| b.count).max().unwrap_or(0).max(1) as f64 * 1.1;
 
         let n_notes = notes.len().min(3) as u32;
@@ -336,6 +335,7 @@ impl Histogram {
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
             .x_desc(clean_label(&self.x_label, 80))
             .y_desc(clean_label(&self.y_label, 80))
             .x_labels(x_labels)
@@ -348,12 +348,19 @@ impl Histogram {
                     String::new()
                 }
             })
-            .y_label_formatter(&|v| short_number(*v))
+            // Counts are whole numbers: no label at 2.5.
+            .y_label_formatter(&|v| {
+                if (v - v.round()).abs() < 1e-9 {
+                    short_number(*v)
+                } else {
+                    String::new()
+                }
+            })
             .draw()
             .map_err(draw_err)?;
         let color = SERIES[0];
         // A bar never thinner than about one pixel, or huge value ranges would draw nothing.
-        let min_half = (x1 - x0) / f64::from(w.max(1)) * 0.6;
+        let min_half = (x1 - x0) / f64::from(w.max(1)) * 1.5;
         chart
             .draw_series(self.bins.iter().filter(|b| b.count > 0).map(|b| {
                 let (lo, hi) = if discrete {
@@ -362,6 +369,8 @@ impl Histogram {
                 } else {
                     (b.lo, b.hi.max(b.lo + 2.0 * min_half))
                 };
+                // Within the axis: plotters maps to i32 pixels, which overflows far outside it.
+                let (lo, hi) = (lo.clamp(x0, x1), hi.clamp(x0, x1));
                 Rectangle::new([(lo, 0.0), (hi, b.count as f64)], color.mix(0.75).filled())
             }))
             .map_err(draw_err)?;

@@ -104,13 +104,34 @@ pub(crate) fn render_svg(
         root.present().map_err(draw_err)
     }));
     match result {
-        Ok(Ok(())) => Ok(Svg::new(text, width, height)),
+        Ok(Ok(())) => Ok(Svg::new(guard_evcxr_markers(text), width, height)),
         Ok(Err(e)) => Err(e),
         Err(panic) => Err(PlotError::Draw(format!(
             "plotters panicked: {}",
             crate::bounded::panic_message(panic.as_ref())
         ))),
     }
+}
+
+/// plotters puts each text on a line of its own. A label reading `EVCXR_END_CONTENT` would then
+/// end evcxr's display payload early; writing its first letter as a character reference
+/// (`&#69;`, an `E`) looks the same and keeps the payload whole.
+fn guard_evcxr_markers(text: String) -> String {
+    if !text.contains("EVCXR_") {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start();
+        if body.starts_with("EVCXR_") {
+            out.push_str(&line[..line.len() - body.len()]);
+            out.push_str("&#69;");
+            out.push_str(&body[1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 pub(crate) fn draw_err<E: fmt::Display>(e: E) -> PlotError {

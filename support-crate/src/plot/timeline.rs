@@ -16,10 +16,8 @@ use super::{
     Area, PlotError, Svg, clean_label, color_for, draw_err, render_svg, short_number, text_width,
 };
 use crate::clock::Clock;
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Snapshot, SpanRecord};
 
-/// Most arrows drawn; more (after merging arrows between the same pixels) are counted only.
-const MAX_ARROWS: usize = 4_000;
 /// Message labels are written next to arrows only when there are this few arrows.
 const MAX_ARROW_LABELS: usize = 40;
 /// Spans nested deeper than this are drawn at this depth.
@@ -215,6 +213,13 @@ fn font(size: f64) -> TextStyle<'static> {
     TextStyle::from((FONT, size).into_font()).color(&BLACK)
 }
 
+/// The most span bars, mark ticks and arrows drawn. Past these, nearby items are merged more
+/// coarsely (so coverage stays even across the picture) until they fit: together they bound the
+/// SVG to well under 1 MB whatever the trace holds.
+const SPAN_BUDGET: usize = 3_000;
+const MARK_BUDGET: usize = 2_000;
+const ARROW_BUDGET: usize = 1_000;
+
 fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Result<(), PlotError> {
     let (w, h) = root.dim_in_pixel();
     let (w, h) = (f64::from(w), f64::from(h));
@@ -223,23 +228,21 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     let marks = snap.marks();
     let messages = snap.messages();
     let orphans = snap.unmatched_receives();
+    let red = RGBColor(192, 57, 43);
 
-    // Footer notes are known only after drawing (merge counts), but their number decides the
-    // layout, so reserve room for the most there can be and print them at the end.
+    // Footer notes are known only after layout, but their number decides the layout, so room
+    // for the most shown is reserved.
     let mut notes: Vec<String> = Vec::new();
-    let max_notes = 3.0;
+    let max_notes = 3;
     let top = if title.is_some() { 30.0 } else { 10.0 };
-    let footer = 14.0 * max_notes + 4.0;
+    let footer = 14.0 * max_notes as f64 + 4.0;
     let axis = 36.0;
     let plot_bottom = (h - footer - axis).max(top + 1.0);
 
     if let Some(t) = title {
-        root.draw(&Text::new(
-            clean_label(t, 120),
-            (10, 8),
-            font(16.0).pos(Pos::new(HPos::Left, VPos::Top)),
-        ))
-        .map_err(draw_err)?;
+        let style = font(16.0).pos(Pos::new(HPos::Left, VPos::Top));
+        root.draw(&Text::new(clean_label(t, 120), (10, 8), style))
+            .map_err(draw_err)?;
     }
 
     let names: Vec<String> = snap
@@ -251,7 +254,7 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         .iter()
         .map(|n| text_width(n, 12.0))
         .fold(0.0, f64::max);
-    let left = (widest + 16.0).clamp(40.0, w * 0.3);
+    let left = (widest + 16.0).min(w * 0.3).max(20.0);
     let right = w - 14.0;
     let row_h = (plot_bottom - top) / lanes.max(1) as f64;
     let label_band = if row_h >= 34.0 { 12.0 } else { 0.0 };
@@ -269,7 +272,7 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     // Row backgrounds and lane names.
     for (i, name) in names.iter().enumerate() {
         let (y0, y1) = (lay.row_top(i), lay.row_top(i) + row_h);
-        if i % 2 == 1 {
+        if i % 2 == 1 && px(y1) > px(y0) {
             root.draw(&Rectangle::new(
                 [(px(left), px(y0)), (px(right), px(y1))],
                 RGBColor(246, 246, 246).filled(),
@@ -290,29 +293,49 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         notes.push(format!("{lanes} lanes: names hidden (picture too short)"));
     }
 
-    // Spans, merged per lane and depth when narrower than a pixel.
-    let (merged, merged_bars, open) = draw_spans(root, &lay, lanes, &spans)?;
-    if merged > 0 {
+    // Spans: lay out, coarsening the merge until the bars fit the budget.
+    let mut small = 1.0;
+    let mut bars = layout_spans(&lay, lanes, &spans, small);
+    while bars.rects.len() > SPAN_BUDGET && small < w {
+        small *= 2.0;
+        bars = layout_spans(&lay, lanes, &spans, small);
+    }
+    for r in &bars.rects {
+        draw_span(root, &lay, r, &spans)?;
+    }
+    if bars.merged > 0 {
+        let how = if small > 1.0 {
+            format!("{small:.0} pixels")
+        } else {
+            String::from("a pixel")
+        };
         notes.push(format!(
-            "{merged} spans narrower than a pixel merged into {merged_bars} grey bars"
+            "{} spans narrower than {how} merged into {} grey bars",
+            bars.merged, bars.merged_bars
         ));
     }
-    if open > 0 {
+    if bars.open > 0 {
         notes.push(format!(
-            "{open} spans never ended (drawn open to the end, red edge)"
+            "{} never ended (drawn open to the end, red edge)",
+            plural(bars.open, "span")
         ));
     }
 
-    // Marks: one tick per lane and pixel.
+    // Marks: one tick per lane and pixel (or per wider bucket if there are too many).
+    let in_lanes = |l: usize| l < lanes;
+    let bucket = coarsest_needed(MARK_BUDGET, |b| {
+        marks
+            .iter()
+            .filter(|m| in_lanes(m.lane))
+            .map(|m| (m.lane, px(lay.x(m.time)) / b))
+            .collect()
+    });
     let mut seen: HashSet<(usize, i32)> = HashSet::new();
     let mut marks_merged = 0usize;
     let mut last_label_end: Vec<f64> = vec![f64::NEG_INFINITY; lanes];
-    for m in &marks {
-        if m.lane >= lanes {
-            continue;
-        }
+    for m in marks.iter().filter(|m| in_lanes(m.lane)) {
         let x = lay.x(m.time);
-        if !seen.insert((m.lane, px(x))) {
+        if !seen.insert((m.lane, px(x) / bucket)) {
             marks_merged += 1;
             continue;
         }
@@ -337,43 +360,51 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         }
     }
     if marks_merged > 0 {
+        let within = if bucket > 1 {
+            format!("{bucket} pixels")
+        } else {
+            String::from("a pixel")
+        };
         notes.push(format!(
-            "{marks_merged} marks in the same pixel as another drawn once"
+            "{} within {within} of another drawn once",
+            plural(marks_merged, "mark")
         ));
     }
 
-    // Messages: arrows from the send to the receive.
-    let red = RGBColor(192, 57, 43);
+    // Messages: arrows from the send to the receive, one per pair of pixels (or buckets).
+    let received: Vec<(&crate::snapshot::MessageRecord, usize, u64)> = messages
+        .iter()
+        .filter(|m| in_lanes(m.from_lane))
+        .filter_map(|m| Some((m, m.to_lane.filter(|&l| in_lanes(l))?, m.received_at?)))
+        .collect();
+    let bucket = coarsest_needed(ARROW_BUDGET, |b| {
+        received
+            .iter()
+            .map(|(m, to, at)| {
+                (
+                    m.from_lane,
+                    *to,
+                    px(lay.x(m.sent_at)) / b,
+                    px(lay.x(*at)) / b,
+                )
+            })
+            .collect()
+    });
     let mut arrows: HashSet<(usize, usize, i32, i32)> = HashSet::new();
-    let mut arrows_merged = 0usize;
-    let mut arrows_skipped = 0usize;
-    let mut unreceived = 0usize;
-    let label_arrows = messages.len() <= MAX_ARROW_LABELS;
-    for m in &messages {
-        if m.from_lane >= lanes {
-            continue;
-        }
+    let label_arrows = received.len() <= MAX_ARROW_LABELS;
+    for (m, to, at) in &received {
         let (x0, y0) = (lay.x(m.sent_at), lay.row_mid(m.from_lane));
-        let (Some(to), Some(at)) = (m.to_lane.filter(|&l| l < lanes), m.received_at) else {
-            unreceived += 1;
-            root.draw(&Circle::new((px(x0), px(y0)), 3, red.stroke_width(1)))
-                .map_err(draw_err)?;
-            continue;
-        };
-        let (x1, y1) = (lay.x(at), lay.row_mid(to));
-        if !arrows.insert((m.from_lane, to, px(x0), px(x1))) {
-            arrows_merged += 1;
+        let (x1, y1) = (lay.x(*at), lay.row_mid(*to));
+        if !arrows.insert((m.from_lane, *to, px(x0) / bucket, px(x1) / bucket)) {
             continue;
         }
-        if arrows.len() > MAX_ARROWS {
-            arrows_skipped += 1;
-            continue;
-        }
-        draw_arrow(root, (x0, y0), (x1, y1), red)?;
+        draw_arrow(root, (x0, y0), (x1, y1), red, label_arrows)?;
         if label_arrows && !m.label.is_empty() {
+            // Next to the start of the arrow, where it leaves the sender's row.
+            let (lx, ly) = (x0 + (x1 - x0) * 0.25 + 3.0, y0 + (y1 - y0) * 0.25);
             root.draw(&Text::new(
                 clean_label(&m.label, 20),
-                (px((x0 + x1) / 2.0 + 3.0), px((y0 + y1) / 2.0)),
+                (px(lx), px(ly)),
                 font(10.0)
                     .color(&red)
                     .pos(Pos::new(HPos::Left, VPos::Center)),
@@ -381,20 +412,44 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
             .map_err(draw_err)?;
         }
     }
-    if arrows_merged + arrows_skipped > 0 {
+    let arrows_merged = received.len() - arrows.len();
+    if arrows_merged > 0 {
+        let within = if bucket > 1 {
+            format!("{bucket} pixels")
+        } else {
+            String::from("a pixel")
+        };
         notes.push(format!(
-            "{} arrows between the same pixels drawn once, {arrows_skipped} more not drawn",
-            arrows_merged
+            "{} between the same lanes within {within} drawn once",
+            plural(arrows_merged, "message arrow")
         ));
     }
-    if unreceived > 0 {
-        notes.push(format!("{unreceived} messages never received (red circle)"));
+    let unreceived = messages
+        .iter()
+        .filter(|m| in_lanes(m.from_lane) && m.received_at.is_none());
+    let mut unreceived_px: HashSet<(usize, i32)> = HashSet::new();
+    let mut unreceived_count = 0;
+    for m in unreceived {
+        unreceived_count += 1;
+        let (x, y) = (lay.x(m.sent_at), lay.row_mid(m.from_lane));
+        if unreceived_px.len() < MARK_BUDGET && unreceived_px.insert((m.from_lane, px(x))) {
+            root.draw(&Circle::new((px(x), px(y)), 3, red.stroke_width(1)))
+                .map_err(draw_err)?;
+        }
     }
-    for o in &orphans {
-        if o.lane < lanes {
+    if unreceived_count > 0 {
+        notes.push(format!(
+            "{} never received (red circle)",
+            plural(unreceived_count, "message")
+        ));
+    }
+    let mut orphan_px: HashSet<(usize, i32)> = HashSet::new();
+    for o in orphans.iter().filter(|o| in_lanes(o.lane)) {
+        let x = lay.x(o.time);
+        if orphan_px.len() < MARK_BUDGET && orphan_px.insert((o.lane, px(x))) {
             root.draw(&Text::new(
                 "?",
-                (px(lay.x(o.time)), px(lay.row_mid(o.lane))),
+                (px(x), px(lay.row_mid(o.lane))),
                 font(14.0)
                     .color(&red)
                     .pos(Pos::new(HPos::Center, VPos::Center)),
@@ -403,7 +458,10 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         }
     }
     if !orphans.is_empty() {
-        notes.push(format!("{} receives without a send (red ?)", orphans.len()));
+        notes.push(format!(
+            "{} without a send (red ?)",
+            plural(orphans.len(), "receive")
+        ));
     }
 
     draw_axis(root, &lay, plot_bottom, snap.clock(), snap.end_time())?;
@@ -419,162 +477,182 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         .map_err(draw_err)?;
     }
     if snap.dropped() > 0 {
-        // The most important note goes first so it is never cut.
+        // The most important note goes first so it is never folded away.
         notes.insert(
             0,
             format!(
-                "{} events dropped: the trace's capacity ({}) was full",
-                snap.dropped(),
+                "{} dropped: the trace's capacity ({}) was full",
+                plural(snap.dropped() as usize, "event"),
                 snap.capacity()
             ),
         );
     }
-    draw_notes(root, &notes, h - footer + 2.0, max_notes as usize, red)
+    draw_notes(root, &notes, h - footer + 2.0, max_notes, red)
 }
 
-/// Spans narrower than a pixel, next to each other on one lane and depth, drawn as one bar.
+/// "1 span", "3 spans".
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// The smallest bucket width (1, 2, 4, ... pixels) at which `keys(bucket)` has at most `budget`
+/// distinct keys.
+fn coarsest_needed<K: std::hash::Hash + Eq>(
+    budget: usize,
+    keys: impl Fn(i32) -> HashSet<K>,
+) -> i32 {
+    let mut bucket = 1;
+    while keys(bucket).len() > budget && bucket < 1 << 20 {
+        bucket *= 2;
+    }
+    bucket
+}
+
+/// One bar to draw: a span, or several merged ones.
 #[derive(Debug, Clone, Copy)]
-struct Run {
+struct SpanRect {
+    lane: usize,
+    depth: usize,
     x0: f64,
     x1: f64,
+    /// How many spans it stands for (more than 1: a grey merged bar).
     count: usize,
-    /// Index of the first span (its colour is used when the run holds only it).
+    /// Index of the first span (its colour and label are used when `count == 1`).
     first: usize,
+    open: bool,
 }
 
-/// Draw spans; returns (spans merged, merged bars drawn, spans never ended).
-fn draw_spans(
-    root: &Area<'_>,
-    lay: &Layout,
-    lanes: usize,
-    spans: &[crate::snapshot::SpanRecord],
-) -> Result<(usize, usize, usize), PlotError> {
-    // Depth of each span within its lane: how many of its lane's spans are still open when it
-    // starts. Spans are sorted by start.
+struct SpanLayout {
+    rects: Vec<SpanRect>,
+    merged: usize,
+    merged_bars: usize,
+    open: usize,
+}
+
+/// Place spans as bars: nested spans get a depth (drawn inset), and spans narrower than
+/// `small` pixels that lie within `small` pixels of each other on the same lane and depth are
+/// merged into one bar.
+fn layout_spans(lay: &Layout, lanes: usize, spans: &[SpanRecord], small: f64) -> SpanLayout {
+    // Per lane: ends (in pixels) of the spans still open, innermost last. Spans come sorted by
+    // start, so a span's depth is how many spans of its lane are still open when it starts.
     let mut stacks: Vec<Vec<f64>> = vec![Vec::new(); lanes];
-    // Pending merged run per (lane, depth).
-    let mut runs: Vec<Vec<Option<Run>>> = vec![vec![None; MAX_DEPTH + 1]; lanes];
-    let (mut merged, mut merged_bars, mut open) = (0, 0, 0);
-    let grey = RGBColor(150, 150, 150);
-
-    let flush = |run: Run,
-                 lane: usize,
-                 depth: usize,
-                 merged: &mut usize,
-                 merged_bars: &mut usize|
-     -> Result<(), PlotError> {
-        let Run {
-            x0,
-            x1,
-            count,
-            first,
-        } = run;
-        let (y0, y1) = lay.bar(lane, depth);
-        let color = if count > 1 {
-            *merged += count;
-            *merged_bars += 1;
-            grey
-        } else {
-            color_for(&spans[first].label)
-        };
-        root.draw(&Rectangle::new(
-            [(px(x0), px(y0)), (px(x1.max(x0 + 1.0)), px(y1))],
-            color.filled(),
-        ))
-        .map_err(draw_err)
+    // The merged run being built per lane and depth.
+    let mut runs: Vec<Vec<Option<SpanRect>>> = vec![vec![None; MAX_DEPTH + 1]; lanes];
+    let mut out = SpanLayout {
+        rects: Vec::new(),
+        merged: 0,
+        merged_bars: 0,
+        open: 0,
     };
-
+    let push = |r: SpanRect, out: &mut SpanLayout| {
+        if r.count > 1 {
+            out.merged += r.count;
+            out.merged_bars += 1;
+        }
+        out.rects.push(r);
+    };
     for (i, s) in spans.iter().enumerate() {
         if s.lane >= lanes {
             continue;
         }
         let x0 = lay.x(s.start);
-        let x1 = match s.end {
-            Some(end) => lay.x(end),
-            None => {
-                open += 1;
-                lay.right
-            }
-        };
+        let open = s.end.is_none();
+        let x1 = s.end.map_or(lay.right, |end| lay.x(end));
+        if open {
+            out.open += 1;
+        }
         let stack = &mut stacks[s.lane];
-        while stack
-            .last()
-            .is_some_and(|&end| end <= x0 && end < lay.right)
-        {
+        while stack.last().is_some_and(|&end| end <= x0) {
             stack.pop();
         }
         let depth = stack.len().min(MAX_DEPTH);
         stack.push(x1);
-
-        if x1 - x0 < 1.0 && s.end.is_some() {
-            let slot = &mut runs[s.lane][depth];
+        let rect = SpanRect {
+            lane: s.lane,
+            depth,
+            x0,
+            x1,
+            count: 1,
+            first: i,
+            open,
+        };
+        let slot = &mut runs[s.lane][depth];
+        if x1 - x0 < small && !open {
             match slot {
-                Some(run) if x0 <= run.x1 + 1.0 => {
+                Some(run) if x0 <= run.x1 + small => {
                     run.x1 = run.x1.max(x1);
                     run.count += 1;
                 }
                 _ => {
-                    if let Some(run) = slot.take() {
-                        flush(run, s.lane, depth, &mut merged, &mut merged_bars)?;
+                    if let Some(run) = slot.replace(rect) {
+                        push(run, &mut out);
                     }
-                    *slot = Some(Run {
-                        x0,
-                        x1,
-                        count: 1,
-                        first: i,
-                    });
                 }
             }
-            continue;
+        } else {
+            if let Some(run) = slot.take() {
+                push(run, &mut out);
+            }
+            push(rect, &mut out);
         }
-        if let Some(run) = runs[s.lane][depth].take() {
-            flush(run, s.lane, depth, &mut merged, &mut merged_bars)?;
-        }
-        let (y0, y1) = lay.bar(s.lane, depth);
-        root.draw(&Rectangle::new(
-            [(px(x0), px(y0)), (px(x1.max(x0 + 1.0)), px(y1))],
-            color_for(&s.label).filled(),
+    }
+    for run in runs.into_iter().flatten().flatten() {
+        push(run, &mut out);
+    }
+    out
+}
+
+fn draw_span(
+    root: &Area<'_>,
+    lay: &Layout,
+    r: &SpanRect,
+    spans: &[SpanRecord],
+) -> Result<(), PlotError> {
+    let (y0, y1) = lay.bar(r.lane, r.depth);
+    let (x0, x1) = (r.x0, r.x1.max(r.x0 + 1.0));
+    let color = if r.count > 1 {
+        RGBColor(150, 150, 150)
+    } else {
+        color_for(&spans[r.first].label)
+    };
+    // Bars wider than 3 pixels leave a 1-pixel gap at their end, so neighbours stay apart
+    // without drawing an outline (half the SVG of a stroked rectangle).
+    let gap = if x1 - x0 > 3.0 { 1.0 } else { 0.0 };
+    root.draw(&Rectangle::new(
+        [(px(x0), px(y0)), (px(x1 - gap), px(y1))],
+        color.filled(),
+    ))
+    .map_err(draw_err)?;
+    if r.open {
+        root.draw(&PathElement::new(
+            vec![(px(x1) - 2, px(y0)), (px(x1) - 2, px(y1))],
+            RGBColor(192, 57, 43).stroke_width(3),
         ))
         .map_err(draw_err)?;
-        root.draw(&Rectangle::new(
-            [(px(x0), px(y0)), (px(x1.max(x0 + 1.0)), px(y1))],
-            RGBColor(90, 90, 90).stroke_width(1),
-        ))
-        .map_err(draw_err)?;
-        if s.end.is_none() {
-            root.draw(&PathElement::new(
-                vec![(px(x1) - 1, px(y0)), (px(x1) - 1, px(y1))],
-                RGBColor(192, 57, 43).stroke_width(3),
+    }
+    // A label inside the bar when it fits.
+    let size = 11.0;
+    if r.count == 1 && y1 - y0 >= size {
+        let label = clean_label(&spans[r.first].label, 40);
+        let label = if r.open {
+            format!("{label} (never ended)")
+        } else {
+            label
+        };
+        if text_width(&label, size) + 6.0 <= x1 - x0 {
+            root.draw(&Text::new(
+                label,
+                (px(x0 + 3.0), px((y0 + y1) / 2.0)),
+                font(size).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
             .map_err(draw_err)?;
         }
-        // A label inside the bar when it fits.
-        let size = 11.0;
-        if y1 - y0 >= size {
-            let label = clean_label(&s.label, 40);
-            let label = if s.end.is_none() {
-                format!("{label} (never ended)")
-            } else {
-                label
-            };
-            if text_width(&label, size) + 6.0 <= x1 - x0 {
-                root.draw(&Text::new(
-                    label,
-                    (px(x0 + 3.0), px((y0 + y1) / 2.0)),
-                    font(size).pos(Pos::new(HPos::Left, VPos::Center)),
-                ))
-                .map_err(draw_err)?;
-            }
-        }
     }
-    for (lane, lane_runs) in runs.into_iter().enumerate() {
-        for (depth, run) in lane_runs.into_iter().enumerate() {
-            if let Some(run) = run {
-                flush(run, lane, depth, &mut merged, &mut merged_bars)?;
-            }
-        }
-    }
-    Ok((merged, merged_bars, open))
+    Ok(())
 }
 
 fn draw_arrow(
@@ -582,14 +660,17 @@ fn draw_arrow(
     (x0, y0): (f64, f64),
     (x1, y1): (f64, f64),
     color: RGBColor,
+    dot: bool,
 ) -> Result<(), PlotError> {
     root.draw(&PathElement::new(
         vec![(px(x0), px(y0)), (px(x1), px(y1))],
         color.mix(0.8).stroke_width(1),
     ))
     .map_err(draw_err)?;
-    root.draw(&Circle::new((px(x0), px(y0)), 2, color.filled()))
-        .map_err(draw_err)?;
+    if dot {
+        root.draw(&Circle::new((px(x0), px(y0)), 2, color.filled()))
+            .map_err(draw_err)?;
+    }
     // Arrowhead: a small triangle pointing along the line (straight down for a zero-time hop).
     let (dx, dy) = (x1 - x0, y1 - y0);
     let len = (dx * dx + dy * dy).sqrt();
