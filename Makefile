@@ -12,7 +12,7 @@ PY := $(VENV)/bin/python
 export JUPYTER_PREFER_ENV_PATH := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup lab test test-rust test-notebooks book bench clean
+.PHONY: help setup setup-browser lab test test-rust test-notebooks book bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -20,7 +20,10 @@ help: ## list the commands
 setup: ## install what is missing (idempotent)
 	@scripts/setup.sh
 
-lab: setup ## start JupyterLab on 127.0.0.1 (token in the printed URL), opened at notebooks/
+setup-browser: ## setup, plus Debian's chromium for the browser test (apt-get; root or sudo)
+	@scripts/setup.sh --browser
+
+lab: setup ## start JupyterLab on 127.0.0.1, a free port (URL with token printed); Ctrl-C stops it
 	@scripts/lab.sh
 
 test: setup test-rust test-notebooks ## everything CI runs: fmt, clippy, cargo test, every notebook
@@ -30,7 +33,7 @@ test-rust: ## cargo fmt --check, clippy -D warnings, cargo test
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo test --workspace --quiet
 
-test-notebooks: setup ## the harness's own tests, then every notebook in a fresh kernel
+test-notebooks: setup-browser ## the harness's tests, every notebook in a fresh kernel, one in a real browser
 	$(PY) -m pytest tests
 
 book: setup ## run every notebook and render them as HTML into build/book/
