@@ -566,21 +566,31 @@ pub fn repeat(n: usize, mut check: impl FnMut(usize) -> Result<(), String>) -> R
 /// Notices threads that a demo started and left running.
 ///
 /// Remembers the process's threads at [`start`](ThreadCheck::start) (Linux `/proc/self/task`);
-/// later calls report threads that exist now but did not then.
+/// later calls report threads that exist now but did not then. It sees the whole process: in a
+/// test binary whose tests run in parallel, other tests' threads count too.
 ///
 /// # Examples
 ///
-/// ```
+/// ```standalone_crate
 /// # #[cfg(target_os = "linux")] {
 /// use std::time::Duration;
 /// use interleave::bounded::ThreadCheck;
 ///
 /// let check = ThreadCheck::start();
-/// std::thread::scope(|s| { s.spawn(|| ()); }); // joined: leaves nothing
-/// assert_eq!(check.threads_left().unwrap(), 0);
+/// std::thread::scope(|s| { s.spawn(|| ()); }); // joined: leaves nothing...
+/// // ...though a finished thread takes a moment to leave the OS's list: allow a grace period.
+/// assert_eq!(check.wait_for_threads(Duration::from_secs(1)).unwrap(), 0);
 ///
+/// let (started_tx, started) = std::sync::mpsc::channel::<()>();
 /// let (tx, rx) = std::sync::mpsc::channel::<()>();
-/// let h = std::thread::Builder::new().name("forgotten".into()).spawn(move || { let _ = rx.recv(); }).unwrap();
+/// let h = std::thread::Builder::new()
+///     .name("forgotten".into())
+///     .spawn(move || {
+///         started_tx.send(()).unwrap(); // (a thread names itself as it starts)
+///         let _ = rx.recv();
+///     })
+///     .unwrap();
+/// started.recv().unwrap();
 /// assert_eq!(check.threads_left().unwrap(), 1);
 /// assert_eq!(check.left_names().unwrap(), ["forgotten"]);
 /// drop(tx);
@@ -628,7 +638,10 @@ impl ThreadCheck {
         Ok(now)
     }
 
-    /// Threads started since [`start`](ThreadCheck::start) that are still alive.
+    /// Threads started since [`start`](ThreadCheck::start) that are still alive, right now.
+    /// A thread that just finished (a scoped thread, a runtime's worker after shutdown) may
+    /// still be listed for a moment: [`wait_for_threads`](ThreadCheck::wait_for_threads) allows
+    /// for that.
     ///
     /// # Errors
     ///

@@ -432,8 +432,8 @@ impl fmt::Debug for Span<'_> {
 /// let sender = trace.lane("sender");
 /// let receiver = trace.lane("receiver");
 /// std::thread::scope(|s| {
-///     s.spawn(|| tx.send(sender.send("ping")).unwrap());
-///     s.spawn(|| receiver.recv(rx.recv().unwrap()));
+///     s.spawn(move || tx.send(sender.send("ping")).unwrap());
+///     s.spawn(move || receiver.recv(rx.recv().unwrap()));
 /// });
 /// assert_eq!(trace.snapshot().messages()[0].label, "ping");
 /// ```

@@ -169,7 +169,7 @@ pub fn resident_bytes() -> Result<u64, ProbeError> {
 ///
 /// # Examples
 ///
-/// ```
+/// ```standalone_crate
 /// # #[cfg(target_os = "linux")] {
 /// let before = interleave::measure::thread_count().unwrap();
 /// std::thread::scope(|s| {

@@ -46,7 +46,8 @@ pub enum EventKind {
 /// ```
 /// let trace = interleave::Trace::logical();
 /// trace.lane("main").mark("hello");
-/// let e = &trace.snapshot().events()[0];
+/// let snap = trace.snapshot();
+/// let e = &snap.events()[0];
 /// assert_eq!((e.time, e.lane, e.label.as_ref()), (0, 0, "hello"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -96,7 +96,7 @@ fn edge_cases_timeline() {
     let trace = Trace::builder().clock(Clock::Logical).capacity(12).build();
     let a = trace.lane("<a & b>");
     let b = trace.lane("unicode 🦀 ✓");
-    std::mem::forget(a.span("never ended"));
+    std::mem::forget(a.span("forgotten guard"));
     let _ = a.send("never received");
     b.recv(Trace::logical().lane("elsewhere").send("stray"));
     for i in 0..10 {

@@ -400,8 +400,9 @@ struct Plot<'a> {
     notes: Vec<String>,
 }
 
-/// A padded range covering `values`, always finite and non-empty. Linear y axes include 0 so
-/// that bar heights and trends are not exaggerated.
+/// A padded range covering `values`, always finite and non-empty. For y axes
+/// (`include_zero`), a linear range includes 0 so that bar heights and trends are not
+/// exaggerated, and there is room at the top for the legend.
 fn axis_range(values: &[f64], log: bool, include_zero: bool) -> (f64, f64) {
     let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -415,8 +416,9 @@ fn axis_range(values: &[f64], log: bool, include_zero: bool) -> (f64, f64) {
         } else {
             (lo / 2.0, hi * 2.0)
         };
-        // Extra room at the top keeps the legend off the lines.
-        let (lo, hi) = ((lo / 1.25).max(LOG_LIMIT.0), (hi * 3.0).min(LOG_LIMIT.1));
+        // On the y axis, extra room at the top keeps the legend off the lines.
+        let top = if include_zero { 8.0 } else { 1.25 };
+        let (lo, hi) = ((lo / 1.25).max(LOG_LIMIT.0), (hi * top).min(LOG_LIMIT.1));
         return if hi > lo { (lo, hi) } else { LOG_LIMIT };
     }
     let (lo, hi) = if include_zero {
@@ -431,7 +433,8 @@ fn axis_range(values: &[f64], log: bool, include_zero: bool) -> (f64, f64) {
         (lo - lo.abs() / 10.0 - 1.0, hi + hi.abs() / 10.0 + 1.0)
     };
     let pad = (hi - lo) / 20.0;
-    let (plo, phi) = (lo - pad, hi + 4.0 * pad);
+    let top = if include_zero { 5.0 } else { 1.0 };
+    let (plo, phi) = (lo - pad, hi + top * pad);
     if include_zero && lo >= 0.0 {
         (0.0, phi)
     } else {

@@ -345,17 +345,23 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
             RGBColor(40, 40, 40).stroke_width(2),
         ))
         .map_err(draw_err)?;
-        if label_band > 0.0 && x >= last_label_end[m.lane] {
+        if label_band > 0.0 {
+            // Right of the tick, or left of it near the right edge; never over another label.
             let label = clean_label(&m.label, 24);
             let tw = text_width(&label, 10.0);
-            if x + tw <= w {
+            let (anchor, lx, end) = if x + tw <= w {
+                (HPos::Left, x + 1.0, x + tw)
+            } else {
+                (HPos::Right, x - 1.0, x)
+            };
+            if end - tw >= last_label_end[m.lane] && end - tw >= 0.0 {
                 root.draw(&Text::new(
                     label,
-                    (px(x + 1.0), px(lay.row_top(m.lane) + 1.0)),
-                    font(10.0).pos(Pos::new(HPos::Left, VPos::Top)),
+                    (px(lx), px(lay.row_top(m.lane) + 1.0)),
+                    font(10.0).pos(Pos::new(anchor, VPos::Top)),
                 ))
                 .map_err(draw_err)?;
-                last_label_end[m.lane] = x + tw + 6.0;
+                last_label_end[m.lane] = end + 6.0;
             }
         }
     }

@@ -61,10 +61,8 @@ pub fn check_svg(svg: &str) -> Result<(), String> {
                     return Err(format!("unknown or illegal entity &{name};"));
                 }
             }
-            Event::Text(t) if depth == 0 => {
-                if !t.chars().all(char::is_whitespace) {
-                    return Err(String::from("text outside the root element"));
-                }
+            Event::Text(t) if depth == 0 && !t.chars().all(char::is_whitespace) => {
+                return Err(String::from("text outside the root element"));
             }
             _ => {}
         }
