@@ -155,7 +155,7 @@ fn recorded_snapshot() -> Snapshot {
             let lane = trace.lane(format!("thread {i}"));
             let next = trace.lane(format!("peer {i}"));
             s.spawn(move || {
-                for j in 0..5_000 {
+                for j in 0..6_250 {
                     let _s = lane.span("step");
                     lane.mark("tick");
                     if j % 2 == 0 {
@@ -222,6 +222,18 @@ fn main() -> ExitCode {
     let recorded = recorded_snapshot();
     f.report("recorded_events", recorded.len() as f64, "events", None);
     render_figures(&mut f, "100k_recorded_events", &recorded, true);
+
+    // The worst case for marks: 100,000 of them spread over 100 lanes.
+    let marks: Vec<Event> = (0..100_000u64)
+        .map(|i| Event {
+            time: i * 10,
+            lane: (i % 100) as usize,
+            kind: EventKind::Mark,
+            label: Cow::Borrowed("m"),
+        })
+        .collect();
+    let many_lanes = Snapshot::from_parts(vec![], marks, 0, Clock::Real);
+    render_figures(&mut f, "100k_marks_100_lanes", &many_lanes, true);
 
     let trace = Trace::new();
     let lane = trace.lane("main");

@@ -345,3 +345,27 @@ fn save_writes_files_and_reports_io_errors() {
     assert!(err.to_string().contains("could not write"));
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[test]
+fn many_marks_on_many_lanes_stay_small() {
+    let events: Vec<Event> = (0..30_000u64)
+        .map(|i| Event {
+            time: i * 10,
+            lane: (i % 100) as usize,
+            kind: EventKind::Mark,
+            label: Cow::Borrowed("m"),
+        })
+        .collect();
+    let snap = Snapshot::from_parts(vec![], events, 0, Clock::Real);
+    let svg = Timeline::new(&snap)
+        .size(1000, 600)
+        .render()
+        .expect("renders");
+    valid(&svg);
+    assert!(
+        svg.as_str().len() < 1_000_000,
+        "{} bytes",
+        svg.as_str().len()
+    );
+    assert!(svg.as_str().contains("marks within"));
+}

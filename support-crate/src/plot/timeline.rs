@@ -799,3 +799,96 @@ pub(crate) fn draw_notes(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout() -> Layout {
+        Layout {
+            left: 0.0,
+            right: 100.0,
+            top: 0.0,
+            row_h: 40.0,
+            t_end: 100.0,
+            label_band: 0.0,
+        }
+    }
+
+    fn span(lane: usize, start: u64, end: Option<u64>) -> SpanRecord {
+        SpanRecord {
+            lane,
+            label: String::from("s"),
+            start,
+            end,
+        }
+    }
+
+    #[test]
+    fn nested_spans_get_depths_and_siblings_do_not() {
+        let spans = [
+            span(0, 0, Some(50)),
+            span(0, 10, Some(20)),
+            span(0, 30, Some(40)),
+        ];
+        let l = layout_spans(&layout(), 1, &spans, 1.0);
+        let depths: Vec<usize> = l.rects.iter().map(|r| r.depth).collect();
+        assert_eq!(depths, [0, 1, 1]);
+        assert_eq!((l.merged, l.open), (0, 0));
+    }
+
+    #[test]
+    fn sub_pixel_neighbours_merge_and_are_counted() {
+        // 1000 spans of 0.01 pixel each, back to back: one merged bar.
+        let lay = Layout {
+            t_end: 100_000.0,
+            ..layout()
+        };
+        let spans: Vec<_> = (0..1000)
+            .map(|i| span(0, i * 10, Some(i * 10 + 5)))
+            .collect();
+        let l = layout_spans(&lay, 1, &spans, 1.0);
+        assert_eq!(l.rects.len(), 1);
+        assert_eq!((l.merged, l.merged_bars), (1000, 1));
+    }
+
+    #[test]
+    fn a_lone_narrow_span_is_drawn_as_itself() {
+        let lay = Layout {
+            t_end: 100_000.0,
+            ..layout()
+        };
+        let l = layout_spans(&lay, 1, &[span(0, 10, Some(11))], 1.0);
+        assert_eq!(l.rects.len(), 1);
+        assert_eq!((l.rects[0].count, l.merged), (1, 0));
+    }
+
+    #[test]
+    fn open_spans_reach_the_right_edge() {
+        let l = layout_spans(&layout(), 1, &[span(0, 10, None)], 1.0);
+        assert_eq!(l.open, 1);
+        assert!(l.rects[0].open);
+        assert_eq!(l.rects[0].x1, 100.0);
+    }
+
+    #[test]
+    fn spans_of_unknown_lanes_are_ignored() {
+        let l = layout_spans(&layout(), 1, &[span(5, 10, Some(20))], 1.0);
+        assert!(l.rects.is_empty());
+    }
+
+    #[test]
+    fn coarsening_reaches_the_budget() {
+        let keys = |b: i32| (0..10_000).map(|x| x / b).collect::<HashSet<i32>>();
+        let b = coarsest_needed(100, keys);
+        assert!(keys(b).len() <= 100);
+        assert!(keys(b / 2).len() > 100);
+        assert_eq!(coarsest_needed(100, |_| HashSet::<i32>::new()), 1);
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1, "span"), "1 span");
+        assert_eq!(plural(0, "span"), "0 spans");
+    }
+}
