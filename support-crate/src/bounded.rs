@@ -4,6 +4,34 @@
 //! deadlock or a race must bound itself. These helpers put a deadline on a thread
 //! ([`run_thread`]) or on an async block ([`block_on`]), repeat a check and collect every
 //! failing run ([`repeat`]), and tell which threads a demo left running ([`ThreadCheck`]).
+//!
+//! # Examples
+//!
+//! ```
+//! use std::time::Duration;
+//! use interleave::bounded::{self, Flavor};
+//!
+//! // A lost-update race, run 10 times; every failing run is reported.
+//! let report = bounded::repeat(10, |_| {
+//!     let v = bounded::block_on(Flavor::MultiThread(2), Duration::from_secs(5), async {
+//!         let n = std::sync::Arc::new(tokio::sync::Mutex::new(0));
+//!         let tasks: Vec<_> = (0..4)
+//!             .map(|_| {
+//!                 let n = n.clone();
+//!                 tokio::spawn(async move { *n.lock().await += 1 })
+//!             })
+//!             .collect();
+//!         for t in tasks {
+//!             t.await.unwrap();
+//!         }
+//!         let v = *n.lock().await;
+//!         v
+//!     })
+//!     .map_err(|e| e.to_string())?;
+//!     if v == 4 { Ok(()) } else { Err(format!("got {v}")) }
+//! });
+//! assert!(report.all_passed(), "{report}");
+//! ```
 
 use std::any::Any;
 use std::collections::HashSet;

@@ -12,6 +12,16 @@
 //!
 //! Every experiment cleans up after itself, also on error: no thread or runtime outlives the
 //! call, which matters in a notebook kernel that keeps running.
+//!
+//! # Examples
+//!
+//! ```
+//! use interleave::experiments;
+//! let threads = experiments::spawn_join_threads(100)?;
+//! let tasks = experiments::spawn_join_tasks(100)?;
+//! println!("thread: {:.0} ns, task: {:.0} ns", threads.per_unit_ns, tasks.per_unit_ns);
+//! # Ok::<(), experiments::ExperimentError>(())
+//! ```
 
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,13 +34,36 @@ use crate::plot::Chart;
 
 /// Most std threads an experiment starts: beyond this the OS limit or memory runs out and the
 /// kernel of a notebook could die.
+///
+/// # Examples
+///
+/// ```
+/// use interleave::experiments::{self, MAX_THREADS};
+/// assert!(experiments::spawn_join_threads(MAX_THREADS + 1).is_err());
+/// ```
 pub const MAX_THREADS: usize = 20_000;
 /// Most tokio tasks an experiment starts (about 5 GB of memory at the upper end).
+///
+/// # Examples
+///
+/// ```
+/// use interleave::experiments::{self, MAX_TASKS};
+/// assert!(experiments::spawn_join_tasks(MAX_TASKS + 1).is_err());
+/// ```
 pub const MAX_TASKS: usize = 10_000_000;
 /// How long an experiment waits for its units to park before giving up.
 const PARK_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What an experiment returns.
+///
+/// # Examples
+///
+/// ```
+/// fn per_thread() -> interleave::experiments::Result<f64> {
+///     Ok(interleave::experiments::spawn_join_threads(8)?.per_unit_ns)
+/// }
+/// assert!(per_thread().unwrap() > 0.0);
+/// ```
 pub type Result<T> = std::result::Result<T, ExperimentError>;
 
 /// Why an experiment could not run.

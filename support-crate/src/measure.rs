@@ -2,6 +2,18 @@
 //!
 //! Memory and threads come from Linux's `/proc/self/status`; elsewhere the probes return
 //! [`ProbeError::Unsupported`] instead of a made-up number.
+//!
+//! # Examples
+//!
+//! ```
+//! use interleave::measure;
+//! let timing = measure::time(20, || std::hint::black_box(3u64).pow(5));
+//! println!("{timing}");
+//! match measure::resident_bytes() {
+//!     Ok(bytes) => println!("{bytes} bytes resident"),
+//!     Err(e) => println!("{e}"), // e.g. not on Linux
+//! }
+//! ```
 
 use std::fmt;
 use std::time::{Duration, Instant};

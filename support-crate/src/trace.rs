@@ -12,6 +12,12 @@ use crate::plot::Timeline;
 use crate::snapshot::Snapshot;
 
 /// Events a trace keeps unless told otherwise: about 50 MB at most, enough for any notebook demo.
+///
+/// # Examples
+///
+/// ```
+/// assert_eq!(interleave::Trace::new().capacity(), interleave::DEFAULT_CAPACITY);
+/// ```
 pub const DEFAULT_CAPACITY: usize = 1_000_000;
 
 /// Gives every trace its own id, so a [`Msg`](crate::Msg) received on the wrong trace is noticed.

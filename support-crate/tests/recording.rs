@@ -241,3 +241,16 @@ fn debug_output_is_informative() {
         "{d}"
     );
 }
+
+#[test]
+fn handles_are_shareable_across_threads_and_tasks() {
+    fn shareable<T: Clone + Send + Sync + 'static>() {}
+    shareable::<Trace>();
+    shareable::<interleave::Lane>();
+    shareable::<interleave::Msg>();
+    shareable::<interleave::Snapshot>();
+    shareable::<interleave::Timeline>();
+    shareable::<interleave::Svg>();
+    fn sendable<T: Send>() {}
+    sendable::<interleave::Span<'static>>();
+}

@@ -20,6 +20,13 @@ use super::{Area, PlotError, SERIES, Svg, clean_label, draw_err, render_svg, sho
 /// ```
 pub trait Value: Copy {
     /// The value as an `f64` (large integers round to the nearest `f64`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use interleave::Value;
+    /// assert_eq!(u64::MAX.to_f64(), 18446744073709551615.0);
+    /// ```
     fn to_f64(self) -> f64;
 }
 

@@ -9,6 +9,13 @@ use plotters::prelude::*;
 use super::{PlotError, SERIES, Svg, clean_label, draw_err, render_svg, short_number};
 
 /// Most bins for [`Histogram::of_samples`]; more would be thinner than a pixel.
+///
+/// # Examples
+///
+/// ```
+/// use interleave::{Histogram, plot::MAX_BINS};
+/// assert_eq!(Histogram::of_samples(&[1.0, 2.0], 1_000_000).bins().len(), MAX_BINS);
+/// ```
 pub const MAX_BINS: usize = 1_000;
 
 /// One bar of a histogram: values in `lo..hi` occurred `count` times (for

@@ -5,6 +5,21 @@
 //! last expression of a notebook cell). Bad input never panics: sizes outside
 //! [`MIN_SIZE`]..=[`MAX_SIZE`] give [`PlotError::Size`]; empty data, NaN and infinite values,
 //! and things a picture cannot show exactly are drawn with a note saying so.
+//!
+//! # Examples
+//!
+//! ```
+//! use interleave::{Chart, Histogram, Svg, Trace};
+//! let trace = Trace::logical();
+//! trace.lane("main").span("work").end();
+//! let row = Svg::row([
+//!     trace.timeline().size(400, 160).render()?,
+//!     Histogram::of_values([1, 2, 2, 3]).size(300, 160).render()?,
+//!     Chart::bars("bars").bar("a", 1).size(300, 160).render()?,
+//! ]);
+//! assert_eq!(row.width(), 1000);
+//! # Ok::<(), interleave::PlotError>(())
+//! ```
 
 mod chart;
 mod histogram;
@@ -24,8 +39,24 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 /// The smallest picture drawn: (width, height) in pixels. Smaller leaves no room for axes.
+///
+/// # Examples
+///
+/// ```
+/// use interleave::{Trace, plot::MIN_SIZE};
+/// let t = Trace::new().timeline();
+/// assert!(t.clone().size(MIN_SIZE.0, MIN_SIZE.1).render().is_ok());
+/// assert!(t.size(MIN_SIZE.0 - 1, MIN_SIZE.1).render().is_err());
+/// ```
 pub const MIN_SIZE: (u32, u32) = (120, 80);
 /// The largest picture drawn, per side, in pixels.
+///
+/// # Examples
+///
+/// ```
+/// use interleave::{Chart, plot::MAX_SIZE};
+/// assert!(Chart::bars("x").size(MAX_SIZE + 1, 300).render().is_err());
+/// ```
 pub const MAX_SIZE: u32 = 10_000;
 
 /// Why a picture could not be drawn or saved.
