@@ -86,17 +86,34 @@ impl Histogram {
 
     /// Count how often each integer value occurs (one bar per distinct value).
     ///
+    /// Takes any integer type (`i64`, `u64`, `usize`, `i32`, ...); values that do not fit in an
+    /// `i64` are skipped and the picture says how many.
+    ///
     /// # Examples
     ///
     /// ```
     /// let h = interleave::Histogram::of_values(vec![1_i64, 1, 2]);
     /// assert_eq!(h.total(), 3);
     /// assert_eq!(h.bins().len(), 2);
+    ///
+    /// let finals: Vec<u64> = vec![2000, 1999, u64::MAX];
+    /// let h = interleave::Histogram::of_values(finals);
+    /// assert_eq!((h.total(), h.skipped()), (2, 1));
     /// ```
-    pub fn of_values(values: impl IntoIterator<Item = i64>) -> Self {
+    pub fn of_values<V: TryInto<i64>>(values: impl IntoIterator<Item = V>) -> Self {
         let mut counts: BTreeMap<i64, u64> = BTreeMap::new();
+        let mut skipped = 0;
         for v in values {
-            *counts.entry(v).or_default() += 1;
+            match v.try_into() {
+                Ok(v) => *counts.entry(v).or_default() += 1,
+                Err(_) => skipped += 1,
+            }
+        }
+        let mut h = Self::empty(true);
+        h.skipped = skipped;
+        if skipped > 0 {
+            h.notes
+                .push(format!("{skipped} values beyond the i64 range skipped"));
         }
         let mut h = Self::empty(true);
         h.total = counts.values().sum();
@@ -175,7 +192,7 @@ impl Histogram {
     /// # Examples
     ///
     /// ```
-    /// assert!(interleave::Histogram::of_values([]).bins().is_empty());
+    /// assert!(interleave::Histogram::of_values(Vec::<i64>::new()).bins().is_empty());
     /// ```
     pub fn bins(&self) -> &[Bin] {
         &self.bins
@@ -192,7 +209,7 @@ impl Histogram {
         self.total
     }
 
-    /// Number of non-finite samples skipped.
+    /// Number of values skipped: non-finite samples, or integers that do not fit in an `i64`.
     ///
     /// # Examples
     ///
@@ -265,7 +282,7 @@ impl Histogram {
     /// # Examples
     ///
     /// ```
-    /// let svg = interleave::Histogram::of_values([]).render().unwrap();
+    /// let svg = interleave::Histogram::of_values(Vec::<i64>::new()).render().unwrap();
     /// assert!(svg.as_str().contains("no data"));
     /// ```
     pub fn render(&self) -> Result<Svg, PlotError> {

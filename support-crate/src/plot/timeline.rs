@@ -178,7 +178,9 @@ struct Layout {
     right: f64,
     top: f64,
     row_h: f64,
-    /// Time at the right edge of the plot, in clock units (>= 1).
+    /// Time at the left edge of the plot, in clock units.
+    t0: u64,
+    /// Time from the left edge to the right edge of the plot, in clock units (>= 1).
     t_end: f64,
     /// Reserve the top of each row for mark labels.
     label_band: f64,
@@ -186,7 +188,7 @@ struct Layout {
 
 impl Layout {
     fn x(&self, t: u64) -> f64 {
-        self.left + (t as f64 / self.t_end) * (self.right - self.left)
+        self.left + (t.saturating_sub(self.t0) as f64 / self.t_end) * (self.right - self.left)
     }
     fn row_top(&self, lane: usize) -> f64 {
         self.top + lane as f64 * self.row_h
@@ -259,12 +261,21 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     let row_h = (plot_bottom - top) / lanes.max(1) as f64;
     let label_band = if row_h >= 34.0 { 12.0 } else { 0.0 };
     // Leave 1% of room after the last event so the last tick is not on the border.
-    let t_end = (snap.end_time() as f64 * 1.01).max(1.0);
+    // Real time starts at the first event: a trace is often made well before anything happens
+    // (in an earlier notebook cell). Logical ticks and tokio time already start at 0 there.
+    let t0 = if snap.clock() == Clock::Real {
+        snap.start_time()
+    } else {
+        0
+    };
+    let span = snap.end_time().saturating_sub(t0);
+    let t_end = (span as f64 * 1.01).max(1.0);
     let lay = Layout {
         left,
         right,
         top,
         row_h,
+        t0,
         t_end,
         label_band,
     };
@@ -470,7 +481,7 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         ));
     }
 
-    draw_axis(root, &lay, plot_bottom, snap.clock(), snap.end_time())?;
+    draw_axis(root, &lay, plot_bottom, snap.clock(), span)?;
 
     if snap.is_empty() {
         root.draw(&Text::new(
@@ -704,7 +715,7 @@ fn draw_axis(
     lay: &Layout,
     y: f64,
     clock: Clock,
-    end_time: u64,
+    span: u64,
 ) -> Result<(), PlotError> {
     let grey = RGBColor(90, 90, 90);
     root.draw(&PathElement::new(
@@ -715,7 +726,7 @@ fn draw_axis(
     let (scale, unit) = match clock {
         Clock::Logical => (1.0, "ticks"),
         Clock::Real | Clock::Tokio => {
-            let end = end_time as f64;
+            let end = span as f64;
             if end < 10_000.0 {
                 (1.0, "ns")
             } else if end < 1e7 {
@@ -762,7 +773,7 @@ fn draw_axis(
     }
     let what = match clock {
         Clock::Logical => "logical time",
-        Clock::Real => "time since the trace started",
+        Clock::Real => "time since the first event",
         Clock::Tokio => "tokio time since the first event",
     };
     root.draw(&Text::new(
@@ -810,6 +821,7 @@ mod tests {
             right: 100.0,
             top: 0.0,
             row_h: 40.0,
+            t0: 0,
             t_end: 100.0,
             label_band: 0.0,
         }
