@@ -369,3 +369,44 @@ fn many_marks_on_many_lanes_stay_small() {
     );
     assert!(svg.as_str().contains("marks within"));
 }
+
+#[test]
+fn a_hundred_thousand_lanes_stay_bounded() {
+    let events: Vec<Event> = (0..100_000u64)
+        .flat_map(|i| {
+            let lane = i as usize;
+            [
+                Event {
+                    time: i,
+                    lane,
+                    kind: EventKind::Mark,
+                    label: Cow::Borrowed("m"),
+                },
+                Event {
+                    time: i,
+                    lane,
+                    kind: EventKind::SpanBegin(i),
+                    label: Cow::Borrowed("s"),
+                },
+                Event {
+                    time: i + 5,
+                    lane,
+                    kind: EventKind::SpanEnd(i),
+                    label: Cow::Borrowed("s"),
+                },
+            ]
+        })
+        .collect();
+    let snap = Snapshot::from_parts(vec![], events, 0, Clock::Logical);
+    let svg = Timeline::new(&snap)
+        .size(800, 600)
+        .render()
+        .expect("renders");
+    valid(&svg);
+    assert!(
+        svg.as_str().len() < 1_000_000,
+        "{} bytes",
+        svg.as_str().len()
+    );
+    assert!(svg.as_str().contains("not drawn"));
+}

@@ -311,7 +311,14 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
         small *= 2.0;
         bars = layout_spans(&lay, lanes, &spans, small);
     }
+    // Even the coarsest merge leaves a bar per lane: with more lanes than the budget (rows
+    // thinner than a pixel) the rest are not drawn, and the note says so.
+    let mut not_drawn = 0usize;
     for r in &bars.rects {
+        if r.lane >= lanes || bars.rects.len() > SPAN_BUDGET && r.lane >= SPAN_BUDGET {
+            not_drawn += 1;
+            continue;
+        }
         draw_span(root, &lay, r, &spans)?;
     }
     if bars.merged > 0 {
@@ -346,6 +353,10 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     let mut last_label_end: Vec<f64> = vec![f64::NEG_INFINITY; lanes];
     for m in marks.iter().filter(|m| in_lanes(m.lane)) {
         let x = lay.x(m.time);
+        if seen.len() >= MARK_BUDGET {
+            not_drawn += 1;
+            continue;
+        }
         if !seen.insert((m.lane, px(x) / bucket)) {
             marks_merged += 1;
             continue;
@@ -412,6 +423,10 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     for (m, to, at) in &received {
         let (x0, y0) = (lay.x(m.sent_at), lay.row_mid(m.from_lane));
         let (x1, y1) = (lay.x(*at), lay.row_mid(*to));
+        if arrows.len() >= ARROW_BUDGET {
+            not_drawn += 1;
+            continue;
+        }
         if !arrows.insert((m.from_lane, *to, px(x0) / bucket, px(x1) / bucket)) {
             continue;
         }
@@ -429,7 +444,7 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
             .map_err(draw_err)?;
         }
     }
-    let arrows_merged = received.len() - arrows.len();
+    let arrows_merged = received.len().saturating_sub(arrows.len() + not_drawn);
     if arrows_merged > 0 {
         let within = if bucket > 1 {
             format!("{bucket} pixels")
@@ -492,6 +507,12 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
                 .pos(Pos::new(HPos::Center, VPos::Center)),
         ))
         .map_err(draw_err)?;
+    }
+    if not_drawn > 0 {
+        notes.push(format!(
+            "{} not drawn: too many lanes for the picture ({lanes})",
+            plural(not_drawn, "item")
+        ));
     }
     if snap.dropped() > 0 {
         // The most important note goes first so it is never folded away.
