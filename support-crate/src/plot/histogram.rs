@@ -115,7 +115,6 @@ impl Histogram {
             h.notes
                 .push(format!("{skipped} values beyond the i64 range skipped"));
         }
-        let mut h = Self::empty(true);
         h.total = counts.values().sum();
         h.bins = counts
             .into_iter()
