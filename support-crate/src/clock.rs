@@ -85,6 +85,15 @@ impl ClockSource {
         }
     }
 
+    /// The current time without taking a tick of the logical clock (for snapshots).
+    pub(crate) fn peek(&self) -> u64 {
+        match self {
+            ClockSource::Logical(next) => next.load(Ordering::Relaxed),
+            ClockSource::Tokio(start) if start.get().is_none() => 0,
+            _ => self.now(),
+        }
+    }
+
     /// The current time in the clock's unit.
     #[inline]
     pub(crate) fn now(&self) -> u64 {

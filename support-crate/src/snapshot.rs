@@ -174,10 +174,15 @@ pub struct Snapshot {
     dropped: u64,
     clock: Clock,
     capacity: usize,
+    /// The clock's time when the snapshot was taken: spans still open run until then.
+    taken_at: u64,
 }
 
 impl Snapshot {
     pub(crate) fn take(trace: &TraceInner) -> Self {
+        // Read the clock first. Events recorded while we copy may be later than this; the
+        // time is then raised to the last event's (see `clamp_taken_at`).
+        let taken_at = trace.clock.peek();
         // Copy the list of lanes first and release it, so lanes can still be made meanwhile.
         let lanes: Vec<_> = lock(&trace.lanes).clone();
         let mut raw = Vec::new();
@@ -233,7 +238,14 @@ impl Snapshot {
             dropped: trace.dropped.load(Ordering::Relaxed),
             clock: trace.clock.kind(),
             capacity: trace.capacity,
+            taken_at,
         }
+        .clamp_taken_at()
+    }
+
+    fn clamp_taken_at(mut self) -> Self {
+        self.taken_at = self.taken_at.max(self.end_time());
+        self
     }
 
     /// A snapshot made from parts, for tests and for drawing events that were not recorded
@@ -270,7 +282,9 @@ impl Snapshot {
             dropped,
             clock,
             capacity,
+            taken_at: 0,
         }
+        .clamp_taken_at()
     }
 
     /// Lane names, in the order the lanes were made (index = row = `lane` in records).
@@ -399,6 +413,25 @@ impl Snapshot {
     /// ```
     pub fn end_time(&self) -> u64 {
         self.events.last().map_or(0, |e| e.time)
+    }
+
+    /// The clock's time when the snapshot was taken (never before the last event). Spans still
+    /// open then are drawn up to this time, so a thread stuck in a span (a deadlock demo) shows
+    /// as a long bar.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let trace = interleave::Trace::logical();
+    /// let lane = trace.lane("stuck");
+    /// std::mem::forget(lane.span("waiting for a lock"));
+    /// lane.mark("x");
+    /// lane.mark("y");
+    /// let snap = trace.snapshot();
+    /// assert_eq!((snap.end_time(), snap.taken_at()), (2, 3));
+    /// ```
+    pub fn taken_at(&self) -> u64 {
+        self.taken_at
     }
 
     /// Time of the first event (0 when empty).

@@ -254,3 +254,15 @@ fn handles_are_shareable_across_threads_and_tasks() {
     fn sendable<T: Send>() {}
     sendable::<interleave::Span<'static>>();
 }
+
+#[test]
+fn open_spans_last_until_the_snapshot() {
+    let trace = Trace::new();
+    let lane = trace.lane("stuck");
+    let _held = lane.span("holding the lock");
+    std::thread::sleep(Duration::from_millis(20));
+    let snap = trace.snapshot();
+    // Only the begin was recorded, but the snapshot knows how long the span has been open.
+    assert_eq!(snap.end_time(), snap.start_time());
+    assert!(snap.taken_at() - snap.start_time() >= 20_000_000);
+}

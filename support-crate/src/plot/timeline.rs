@@ -268,7 +268,13 @@ fn draw_timeline(root: &Area<'_>, snap: &Snapshot, title: Option<&str>) -> Resul
     } else {
         0
     };
-    let span = snap.end_time().saturating_sub(t0);
+    // Spans still open run until the snapshot was taken: a stuck thread shows as a long bar.
+    let end = if spans.iter().any(|s| s.end.is_none()) {
+        snap.taken_at()
+    } else {
+        snap.end_time()
+    };
+    let span = end.saturating_sub(t0);
     let t_end = (span as f64 * 1.01).max(1.0);
     let lay = Layout {
         left,
