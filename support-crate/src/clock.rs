@@ -89,7 +89,13 @@ impl ClockSource {
     pub(crate) fn peek(&self) -> u64 {
         match self {
             ClockSource::Logical(next) => next.load(Ordering::Relaxed),
-            ClockSource::Tokio(start) if start.get().is_none() => 0,
+            // Outside a runtime, tokio's clock is the real clock, which has nothing to do with
+            // a paused runtime's time: fall back to the last event (0 here, raised later).
+            ClockSource::Tokio(start)
+                if start.get().is_none() || tokio::runtime::Handle::try_current().is_err() =>
+            {
+                0
+            }
             _ => self.now(),
         }
     }
