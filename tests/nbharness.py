@@ -33,6 +33,7 @@ DEFAULT_CELL_TIMEOUT = 180
 RAISES_TAG = "raises-exception"
 # Sent to the kernel before the notebook's cells; see the module docs.
 PRELUDE = ":preserve_vars_on_panic 0"
+KERNEL_LOGS = pathlib.Path(__file__).resolve().parent.parent / "build" / "kernel-logs"
 ERROR_CODE = re.compile(r"\bE\d{4}\b")
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -212,11 +213,33 @@ def cell_timeout_of(nb: nbformat.NotebookNode, override: float | None) -> float:
     return float(nb.get("metadata", {}).get("harness", {}).get("cell_timeout", DEFAULT_CELL_TIMEOUT))
 
 
+def kernel_log_tail(log: pathlib.Path, lines: int = 15) -> str:
+    """The end of the kernel's own output (cargo's lines, evcxr's messages) for a report."""
+    try:
+        text = ANSI.sub("", log.read_text(errors="replace"))
+    except OSError:
+        return ""
+    tail = [line for line in text.splitlines() if line.strip()][-lines:]
+    return f"last lines of the kernel's log ({log}):\n" + "\n".join(f"  {line}" for line in tail)
+
+
 def run_notebook(
-    path: pathlib.Path, *, cell_timeout: float | None = None, root: pathlib.Path | None = None
+    path: pathlib.Path,
+    *,
+    cell_timeout: float | None = None,
+    root: pathlib.Path | None = None,
+    kernel_log: pathlib.Path | None = None,
 ) -> RunResult:
-    """Execute every cell of `path` in a fresh kernel; never raises for a broken notebook."""
+    """Execute every cell of `path` in a fresh kernel; never raises for a broken notebook.
+
+    The kernel's own stdout and stderr (cargo's "Compiling ..." lines, evcxr's messages) go to
+    `kernel_log` (default: build/kernel-logs/<notebook>.log in this project),
+    and its last lines are added to the report when the kernel dies or a cell times out.
+    """
     name = str(path.relative_to(root)) if root else str(path)
+    if kernel_log is None:
+        kernel_log = KERNEL_LOGS / f"{path.stem}.log"
+    kernel_log.parent.mkdir(parents=True, exist_ok=True)
     original = nbformat.read(path, as_version=4)
     started = time.monotonic()
     failures = committed_form_failures(original, name)
@@ -243,47 +266,54 @@ def run_notebook(
     client.on_cell_executed = on_executed
 
     async def run() -> None:
-        async with client.async_setup_kernel():
-            # nbclient writes outputs into nb.cells[index], so the prelude borrows a slot at the end.
-            prelude = nbformat.v4.new_code_cell(PRELUDE)
-            nb.cells.append(prelude)
+        with open(kernel_log, "wb") as log:
+            async with client.async_setup_kernel(stdout=log, stderr=log):
+                await run_cells()
+
+    async def run_cells() -> None:
+        # nbclient writes outputs into nb.cells[index], so the prelude borrows a slot at the end.
+        prelude = nbformat.v4.new_code_cell(PRELUDE)
+        nb.cells.append(prelude)
+        try:
+            await client.async_execute_cell(prelude, len(nb.cells) - 1, store_history=False)
+        finally:
+            nb.cells.pop()
+        if prelude.outputs and any(o.get("output_type") == "error" for o in prelude.outputs):
+            failures.append(Failure(name, "kernel", f"the kernel rejected {PRELUDE!r}"))
+            return
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            number = index + 1
+            t0 = time.monotonic()
             try:
-                await client.async_execute_cell(prelude, len(nb.cells) - 1, store_history=False)
-            finally:
-                nb.cells.pop()
-            if prelude.outputs and any(o.get("output_type") == "error" for o in prelude.outputs):
-                failures.append(Failure(name, "kernel", f"the kernel rejected {PRELUDE!r}"))
-                return
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                number = index + 1
-                t0 = time.monotonic()
-                try:
-                    await client.async_execute_cell(cell, index)
-                except (CellTimeoutError, TimeoutError, asyncio.TimeoutError):
-                    failures.append(
-                        Failure(
-                            name,
-                            "timeout",
-                            f"still running after {timeout:g} s (the notebook's limit; raise it with "
-                            '"harness": {"cell_timeout": N} in the notebook metadata if that is right)',
-                            number,
-                            head_of(cell.source),
-                        )
+                await client.async_execute_cell(cell, index)
+            except (CellTimeoutError, TimeoutError, asyncio.TimeoutError):
+                failures.append(
+                    Failure(
+                        name,
+                        "timeout",
+                        f"still running after {timeout:g} s (the notebook's limit; raise it with "
+                        '"harness": {"cell_timeout": N} in the notebook metadata if that is right)',
+                        number,
+                        head_of(cell.source),
                     )
-                    return  # the kernel is stuck: later cells would only repeat the failure
-                except DeadKernelError as err:
-                    failures.append(Failure(name, "kernel-died", str(err), number, head_of(cell.source)))
-                    return
-                timings.append(CellTiming(number, head_of(cell.source, 1), time.monotonic() - t0))
-                failure = _judge_cell(name, number, cell, replies.get(index, "ok"))
-                if failure:
-                    failures.append(failure)
-                    if failure.kind == "panic":
-                        return  # the kernel lost every variable: later cells would fail for no reason
+                )
+                return  # the kernel is stuck: later cells would only repeat the failure
+            except DeadKernelError as err:
+                failures.append(Failure(name, "kernel-died", str(err), number, head_of(cell.source)))
+                return
+            timings.append(CellTiming(number, head_of(cell.source, 1), time.monotonic() - t0))
+            failure = _judge_cell(name, number, cell, replies.get(index, "ok"))
+            if failure:
+                failures.append(failure)
+                if failure.kind == "panic":
+                    return  # the kernel lost every variable: later cells would fail for no reason
 
     asyncio.run(run())
+    for failure in failures:
+        if failure.kind in ("timeout", "kernel-died", "kernel"):
+            failure.message += "\n" + kernel_log_tail(kernel_log)
     return RunResult(name, time.monotonic() - started, timings, failures, nb)
 
 

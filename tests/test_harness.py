@@ -63,6 +63,14 @@ def test_a_broken_notebook_fails_for_the_right_reason(name):
         assert first.head, "the report must quote the cell's first lines"
 
 
+def test_a_timeout_report_ends_with_the_kernels_own_log():
+    # The kernel's stdout and stderr go to a log file, not the test output; a stuck or dead
+    # kernel's report quotes its end (run("timeout") is cached: no second run).
+    report = run("timeout").report()
+    assert "last lines of the kernel's log" in report
+    assert (nbharness.KERNEL_LOGS / "timeout.log").is_file()
+
+
 def test_the_summary_table_names_every_notebook_and_the_median():
     results = [run("passes"), nbharness.RunResult("other.ipynb", 1.0, [nbharness.CellTiming(2, "x", 0.5)], [])]
     table = nbharness.summary_table(results)
